@@ -6,8 +6,8 @@ and precision, seeding, the run profile, datasets and their offline stand-ins, t
 once Part 2 has written it by hand, plots, explorers and checks.
 """
 
-from .checks import CheckFailed, check, check_between, check_close
 from .checkpoints import CheckpointError
+from .checks import CheckFailed, check, check_between, check_close
 from .data import CIFAR10_CLASSES, MNIST_CLASSES, ImageData, data_dir, load_cifar10, load_mnist
 from .env import (
     Run,

@@ -22,7 +22,8 @@ class CheckFailed(AssertionError):
 def _number(value: Any) -> float:
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise ValueError(f"expected a single number, got a tensor of shape {tuple(value.shape)}")
+            raise ValueError(
+                f"expected a single number, got a tensor of shape {tuple(value.shape)}")
         return float(value.detach().cpu())
     try:
         return float(value)
@@ -90,9 +91,10 @@ def check_close(
     tol_text = ", ".join(
         t for t in (f"rtol {rtol:g}" if rtol else "", f"atol {atol:g}" if atol else "") if t
     )
-    ok = math.isfinite(a) and abs(a - e) <= atol + rtol * abs(e)
-    if math.isinf(a) and a == e:
-        ok = True
+    if math.isinf(a) or math.isinf(e):
+        ok = a == e  # an infinity is close only to the same infinity
+    else:
+        ok = math.isfinite(a) and abs(a - e) <= atol + rtol * abs(e)
     text = f"{claim} = {_fmt(a)} ≈ {_fmt(e)}"
     if not ok:
         raise CheckFailed(

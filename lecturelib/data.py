@@ -15,6 +15,7 @@ Environment variables:
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ from pathlib import Path
 import torch
 
 from . import standins
+from ._args import positive_int
 
 __all__ = ["ImageData", "data_dir", "load_mnist", "load_cifar10", "MNIST_CLASSES",
            "CIFAR10_CLASSES"]
@@ -90,10 +92,10 @@ def _timeout() -> float:
     try:
         seconds = float(value)
     except ValueError:
-        raise ValueError(f"LECTURELIB_DOWNLOAD_TIMEOUT={value!r} is not a number of seconds") \
-            from None
-    if seconds <= 0:
-        raise ValueError("LECTURELIB_DOWNLOAD_TIMEOUT must be positive")
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"LECTURELIB_DOWNLOAD_TIMEOUT={value!r} must be a positive number of "
+                         "seconds")
     return seconds
 
 
@@ -154,6 +156,7 @@ def _real(name: str) -> tuple[object, object] | str:
         import torchvision  # noqa: F401
     except ImportError:
         return "torchvision is not installed (pip install torchvision)"
+    timeout = _timeout()  # a bad setting is reported even when no download is needed
     root = data_dir()
     train, test = _open_local(name, root, True), _open_local(name, root, False)
     if train is not None and test is not None:
@@ -162,7 +165,7 @@ def _real(name: str) -> tuple[object, object] | str:
         return "LECTURELIB_OFFLINE=1 forbids downloading it"
     if name in _failed_downloads:
         return "its download already failed in this session"
-    reason = _download(name, root, _timeout())
+    reason = _download(name, root, timeout)
     if reason is None:
         train, test = _open_local(name, root, True), _open_local(name, root, False)
         if train is not None and test is not None:
@@ -181,8 +184,8 @@ def _subset(x: torch.Tensor, y: torch.Tensor, n: int | None) -> tuple[torch.Tens
 
 def _check_sizes(num_train: int | None, num_test: int | None) -> None:
     for label, n in (("num_train", num_train), ("num_test", num_test)):
-        if n is not None and (not isinstance(n, int) or n < 1):
-            raise ValueError(f"{label} must be a positive integer or None, got {n!r}")
+        if n is not None:
+            positive_int(label, n, or_none=True)
 
 
 def _announce(data: ImageData, reason: str) -> None:

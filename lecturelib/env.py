@@ -219,12 +219,13 @@ def setup(seed: int = 0, *, profile: Profile | None = None, quiet: bool = False)
     """
     if profile is not None and profile not in PROFILES:
         raise ValueError(f"profile must be 'quick' or 'full', got {profile!r}")
-    _state.clear()
     chosen_profile = profile or _env_choice("LECTURELIB_PROFILE", PROFILES)
+    seed = _env_seed(seed)  # both validated before anything changes
+    _state.clear()
     device = get_device()
     if chosen_profile is None:
         chosen_profile = "full" if device.type == "cuda" else "quick"
-    seed = seed_everything(_env_seed(seed))
+    seed = seed_everything(seed)
     if device.type == "cuda":
         # TF32 matmuls and cuDNN autotuning: large speed-ups on Ampere and later GPUs, at a
         # precision that is ample for training (set here, never at import time)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import torch
 
+from ._args import positive_int
+
 __all__ = ["TensorLoader"]
 
 
@@ -57,8 +59,7 @@ class TensorLoader:
             raise TypeError("x and y must be tensors; convert with torch.as_tensor")
         if len(x) != len(y):
             raise ValueError(f"x has {len(x)} samples but y has {len(y)}")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        batch_size = positive_int("batch_size", batch_size)
         device = torch.device(device) if device is not None else x.device
         if channels_last and x.dim() == 4:
             x = x.to(device, memory_format=torch.channels_last)

@@ -128,7 +128,8 @@ def _as_image_array(images: torch.Tensor | np.ndarray) -> np.ndarray:
         arr = arr[..., None]
     if arr.ndim != 4 or arr.shape[-1] not in (1, 3):
         raise ValueError(
-            f"images must have shape (N, C, H, W) with C in (1, 3) or (N, H, W); got "
+            f"images must have shape (N, C, H, W) or (N, H, W, C) with C in (1, 3), or "
+            f"(N, H, W); got "
             f"{tuple(images.shape)}"
         )
     return arr
@@ -146,7 +147,8 @@ def show_images(
     """Show a grid of images, optionally with a label above each.
 
     Args:
-        images: (N, C, H, W) with C in {1, 3}, or (N, H, W); values in [0, 1].
+        images: (N, C, H, W) or (N, H, W, C) with C in {1, 3}, or (N, H, W); values in
+            [0, 1].
         labels: N labels (ints are looked up in ``class_names`` when given).
         class_names: names of the classes.
         ncols: images per row.

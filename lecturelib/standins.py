@@ -12,6 +12,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from ._args import positive_int
 from .shapes import SHAPES10_CLASSES, make_shapes10
 
 __all__ = ["digits_as_mnist", "shapes_as_cifar10", "SHAPES10_CLASSES"]
@@ -75,9 +76,7 @@ def digits_as_mnist(num_train: int, num_test: int) -> Tensors:
         >>> tuple(x.shape), y.dtype
         ((100, 1, 28, 28), torch.int64)
     """
-    for label, n in (("num_train", num_train), ("num_test", num_test)):
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"{label} must be a positive integer, got {n!r}")
+    num_train, num_test = positive_int("num_train", num_train), positive_int("num_test", num_test)
     x, y = _digit_originals()
     split = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
     test_idx, train_idx = split[:_NUM_TEST_ORIGINALS], split[_NUM_TEST_ORIGINALS:]

@@ -12,6 +12,8 @@ import math
 
 import torch
 
+from ._args import nonnegative_number, positive_int
+
 __all__ = ["make_moons", "make_rings", "make_gaussian_mixture"]
 
 
@@ -19,11 +21,6 @@ def _generator(seed: int | None) -> torch.Generator | None:
     return None if seed is None else torch.Generator().manual_seed(seed)
 
 
-def _check(n: int, noise: float) -> None:
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    if noise < 0:
-        raise ValueError(f"noise must be non-negative, got {noise!r}")
 
 
 def _balanced_labels(n: int, k: int, gen: torch.Generator | None) -> torch.Tensor:
@@ -49,7 +46,7 @@ def make_moons(n: int, *, noise: float = 0.1, seed: int | None = None
         >>> tuple(x.shape), int(y.sum())
         ((100, 2), 50)
     """
-    _check(n, noise)
+    n, noise = positive_int("n", n), nonnegative_number("noise", noise)
     gen = _generator(seed)
     y = _balanced_labels(n, 2, gen)
     t = math.pi * torch.rand(n, generator=gen)
@@ -78,9 +75,8 @@ def make_rings(n: int, *, num_rings: int = 2, noise: float = 0.05, seed: int | N
         >>> torch.allclose(x.norm(dim=1), (y + 1).float())
         True
     """
-    _check(n, noise)
-    if not isinstance(num_rings, int) or num_rings < 1:
-        raise ValueError(f"num_rings must be a positive integer, got {num_rings!r}")
+    n, noise = positive_int("n", n), nonnegative_number("noise", noise)
+    num_rings = positive_int("num_rings", num_rings)
     gen = _generator(seed)
     y = _balanced_labels(n, num_rings, gen)
     angle = 2 * math.pi * torch.rand(n, generator=gen)
@@ -112,9 +108,8 @@ def make_gaussian_mixture(n: int, *, num_components: int = 8, radius: float = 2.
         >>> tuple(x.shape), int(y.max())
         ((800, 2), 7)
     """
-    _check(n, std)
-    if not isinstance(num_components, int) or num_components < 1:
-        raise ValueError(f"num_components must be a positive integer, got {num_components!r}")
+    n, std = positive_int("n", n), nonnegative_number("std", std)
+    num_components = positive_int("num_components", num_components)
     gen = _generator(seed)
     y = _balanced_labels(n, num_components, gen)
     angle = 2 * math.pi * y.float() / num_components

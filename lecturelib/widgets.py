@@ -25,13 +25,17 @@ from .env import is_static
 
 __all__ = ["explore", "StaticExplorer", "MAX_FRAMES"]
 
+_display_ids = itertools.count(1)
 MAX_FRAMES = 64  # more frames make a page heavy (each frame is a PNG of about 20-40 kB)
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def _labels(values: list[Any]) -> list[str]:
+    """Slider labels: floats with 4 significant digits, more if needed to tell them apart."""
+    for digits in (4, 6, 8, 12, 17):
+        labels = [f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in values]
+        if len(set(labels)) == len(labels):
+            break
+    return labels
 
 
 def _png(fig: Any, dpi: int) -> bytes:
@@ -69,7 +73,8 @@ class StaticExplorer:
         return index
 
     def _repr_html_(self) -> str:
-        uid = "lx-" + hashlib.sha1(b"".join(self.frames)).hexdigest()[:10]
+        # unique per display, so two explorers (or one shown twice) never share sliders
+        uid = f"lx-{hashlib.sha1(b''.join(self.frames)).hexdigest()[:10]}-{next(_display_ids)}"
         encoded = [base64.b64encode(f).decode("ascii") for f in self.frames]
         first = encoded[self.frame_index(self.initial)]
         controls = "".join(
@@ -79,9 +84,10 @@ class StaticExplorer:
             f'<output class="lx-value">{html.escape(labels[start])}</output></label>'
             for name, labels, start in zip(self.names, self.labels, self.initial)
         )
-        data = json.dumps({"labels": self.labels, "frames": encoded})
+        # "</" inside a <script> element would end it early: JSON allows the escape "<\\/"
+        data = json.dumps({"labels": self.labels, "frames": encoded}).replace("</", "<\\/")
         script = (
-            "(function(){var root=document.getElementById('%s');"
+            "(function(){var root=document.getElementById('" + uid + "');"
             "var data=JSON.parse(root.querySelector('script.lx-data').textContent);"
             "var inputs=root.querySelectorAll('input[type=range]');"
             "var outs=root.querySelectorAll('output.lx-value');"
@@ -91,7 +97,7 @@ class StaticExplorer:
             "outs[i].textContent=data.labels[i][p];}"
             "img.src='data:image/png;base64,'+data.frames[k];}"
             "for(var i=0;i<inputs.length;i++){inputs[i].addEventListener('input',update);}"
-            "})();" % uid
+            "})();"
         )
         return (
             f'<div class="lecturelib-explorer" id="{uid}">'
@@ -195,7 +201,7 @@ def _static(
         _png(fn(**dict(zip(names, combo))), dpi)
         for combo in itertools.product(*values.values())
     ]
-    labels = [[_fmt(v) for v in options] for options in values.values()]
+    labels = [_labels(options) for options in values.values()]
     return StaticExplorer(names=names, labels=labels, frames=frames, initial=start)
 
 
@@ -205,7 +211,7 @@ def _live(fn: Callable[..., Figure], values: dict[str, list[Any]], start: list[i
 
     sliders = {
         name: widgets.SelectionSlider(
-            options=[(_fmt(v), v) for v in options],
+            options=list(zip(_labels(options), options)),
             value=options[pos],
             description=name,
             continuous_update=False,

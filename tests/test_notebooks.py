@@ -9,7 +9,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-
 from notebook_tools import BOOK, ROOT, notebook_from_md, paired_notebooks, same_cells
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -142,3 +141,11 @@ def test_lecturelib_does_not_pin_torch() -> None:
     torch_req = re.search(r'"torch([^"]*)"', deps).group(1)
     assert torch_req.startswith(">=") and "<" not in torch_req and "==" not in torch_req
     assert "torchvision" not in deps  # it would drag in a torch of its choosing
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=IDS)
+def test_notebook_code_fits_the_page(md: Path) -> None:
+    """Code lines of at most 88 characters: the page shows them without scrolling."""
+    long = [(i, line) for cell in notebook_from_md(md).cells if cell.cell_type == "code"
+            for i, line in enumerate(cell.source.splitlines()) if len(line) > 88]
+    assert not long, f"code lines over 88 characters: {long}"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from notebook_tools import ROOT, paired_notebooks
 
 pytestmark = pytest.mark.site
