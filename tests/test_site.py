@@ -54,7 +54,7 @@ def test_exemplary_notebook_numbering_proofs_and_explorer() -> None:
     for label in ("Definition 1.1", "Lemma 1.", "Theorem 1.", "Proposition 1.", "Exercise 1."):
         assert label in html, f"{label} not found: numbering by part is broken"
     assert "???" not in html, "an unresolved cross-reference"
-    explorer = re.search(r'<div class="lecturelib-explorer" id="lx-[0-9a-f]+">', html)
+    explorer = re.search(r'<div class="lecturelib-explorer" id="lx-[0-9a-f]+-\d+">', html)
     assert explorer, "the static explorer is missing"
     assert html.count('type="range"') >= 2
     assert 'class="dropdown' in html or "dropdown" in html  # solutions are folded
