@@ -48,9 +48,11 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory unit nbval site; \
 	echo "make test: all passed in $$(( $$(date +%s) - start )) s"
 
+# unit tests, repository checks, and every docstring example in lecturelib (run offline)
 unit: $(STAMP)
-	$(TEST_ENV) python -m pytest tests -p no:cacheprovider --cov=lecturelib --cov-report=term-missing \
-		--cov-fail-under=90 -m "not site"
+	$(TEST_ENV) LECTURELIB_OFFLINE=1 python -m pytest tests lecturelib --doctest-modules \
+		-p no:cacheprovider --cov=lecturelib --cov-report=term-missing --cov-fail-under=90 \
+		-m "not site"
 
 # nbval executes every notebook in the quick profile and compares its text outputs with the
 # committed .ipynb; what it executed seeds the site's execution cache (no second execution)

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,32 @@ def _check_sizes(num_train: int | None, num_test: int | None) -> None:
             positive_int(label, n, or_none=True)
 
 
+def _mnist_tensors(ds: object) -> tuple[torch.Tensor, torch.Tensor]:
+    return ds.data[:, None].float() / 255, ds.targets.long()  # (N, 28, 28) -> (N, 1, 28, 28)
+
+
+def _cifar_tensors(ds: object) -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.from_numpy(ds.data).permute(0, 3, 1, 2).float() / 255  # (N, H, W, C) -> (N, C, H, W)
+    return x, torch.as_tensor(ds.targets, dtype=torch.long)
+
+
+def _load(name: str, num_train: int | None, num_test: int | None, *, sizes: tuple[int, int],
+          classes: tuple[str, ...], to_tensors: Callable[[object], tuple[torch.Tensor, ...]],
+          stand_in: Callable[[int, int], tuple], stand_in_classes: tuple[str, ...]) -> ImageData:
+    """The real dataset when it can be had, else its announced stand-in."""
+    _check_sizes(num_train, num_test)
+    real = _real(name)
+    if isinstance(real, str):
+        *tensors, source = stand_in(num_train or sizes[0], num_test or sizes[1])
+        data = ImageData(name, *tensors, stand_in_classes, source, stand_in=True)
+        _announce(data, real)
+        return data
+    (x_tr, y_tr), (x_te, y_te) = (_subset(*to_tensors(ds), n)
+                                  for ds, n in zip(real, (num_train, num_test)))
+    return ImageData(name, x_tr, y_tr, x_te, y_te, classes,
+                     f"torchvision {name} in {data_dir()}", stand_in=False)
+
+
 def _announce(data: ImageData, reason: str) -> None:
     print(f"lecturelib · stand-in data: the real {data.name} is unavailable ({reason}); "
           f"using {data.source}. Online, the real dataset is downloaded to {data_dir()}.")
@@ -214,23 +241,9 @@ def load_mnist(*, num_train: int | None = None, num_test: int | None = None) -> 
         >>> data.x_train.shape
         torch.Size([100, 1, 28, 28])
     """
-    _check_sizes(num_train, num_test)
-    real = _real("MNIST")
-    if isinstance(real, str):
-        *tensors, source = standins.digits_as_mnist(num_train or 60_000, num_test or 10_000)
-        data = ImageData("MNIST", *tensors, MNIST_CLASSES, source, stand_in=True)
-        _announce(data, real)
-        return data
-    train, test = real
-    x_tr, y_tr = _subset(train.data[:, None].float() / 255, train.targets.long(), num_train)
-    x_te, y_te = _subset(test.data[:, None].float() / 255, test.targets.long(), num_test)
-    return ImageData("MNIST", x_tr, y_tr, x_te, y_te, MNIST_CLASSES,
-                     f"torchvision MNIST in {data_dir()}", stand_in=False)
-
-
-def _cifar_tensors(ds: object) -> tuple[torch.Tensor, torch.Tensor]:
-    x = torch.from_numpy(ds.data).permute(0, 3, 1, 2).float() / 255  # (N, H, W, C) -> (N, C, H, W)
-    return x, torch.as_tensor(ds.targets, dtype=torch.long)
+    return _load("MNIST", num_train, num_test, sizes=(60_000, 10_000), classes=MNIST_CLASSES,
+                 to_tensors=_mnist_tensors, stand_in=standins.digits_as_mnist,
+                 stand_in_classes=MNIST_CLASSES)
 
 
 def load_cifar10(*, num_train: int | None = None, num_test: int | None = None) -> ImageData:
@@ -253,15 +266,6 @@ def load_cifar10(*, num_train: int | None = None, num_test: int | None = None) -
         >>> data.x_train.shape
         torch.Size([100, 3, 32, 32])
     """
-    _check_sizes(num_train, num_test)
-    real = _real("CIFAR-10")
-    if isinstance(real, str):
-        *tensors, source = standins.shapes_as_cifar10(num_train or 50_000, num_test or 10_000)
-        data = ImageData("CIFAR-10", *tensors, standins.SHAPES10_CLASSES, source, stand_in=True)
-        _announce(data, real)
-        return data
-    train, test = real
-    x_tr, y_tr = _subset(*_cifar_tensors(train), num_train)
-    x_te, y_te = _subset(*_cifar_tensors(test), num_test)
-    return ImageData("CIFAR-10", x_tr, y_tr, x_te, y_te, CIFAR10_CLASSES,
-                     f"torchvision CIFAR-10 in {data_dir()}", stand_in=False)
+    return _load("CIFAR-10", num_train, num_test, sizes=(50_000, 10_000),
+                 classes=CIFAR10_CLASSES, to_tensors=_cifar_tensors,
+                 stand_in=standins.shapes_as_cifar10, stand_in_classes=standins.SHAPES10_CLASSES)

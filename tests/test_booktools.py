@@ -15,18 +15,6 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import booktools  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("LECTURELIB_PROFILE", "LECTURELIB_SEED", "LECTURELIB_OFFLINE",
-                 "LECTURELIB_STATIC"):
-        monkeypatch.setenv(name, "")  # so that monkeypatch restores the original at the end
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    import lecturelib.env
-
-    lecturelib.env._state.clear()
-
-
 def test_fingerprint_follows_profile_seed_offline_and_datasets(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     base = booktools.fingerprint(booktools.build_inputs())

@@ -12,26 +12,9 @@ import lecturelib
 import lecturelib.env
 from lecturelib.checks import CheckFailed, check, check_between, check_close
 
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
-
 INF = math.inf
 NAN = math.nan
 
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    yield
-    lecturelib.env._state.clear()
 
 
 def test_check_failed_is_an_assertion_error() -> None:

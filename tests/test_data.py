@@ -29,26 +29,8 @@ from lecturelib.data import (
     load_mnist,
 )
 
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
 ANNOUNCE = "lecturelib · stand-in data:"
 
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    lecturelib.data._failed_downloads.clear()
-    yield
-    lecturelib.data._failed_downloads.clear()
-    lecturelib.env._state.clear()
 
 
 @pytest.fixture

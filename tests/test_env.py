@@ -32,25 +32,6 @@ from lecturelib.env import (  # noqa: E402
     setup,
 )
 
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    with matplotlib.rc_context():  # setup() applies the book style: undo it afterwards
-        yield
-    lecturelib.env._state.clear()
-
 
 @pytest.fixture(autouse=True)
 def formats_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:

@@ -6,27 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-import lecturelib
-import lecturelib.env
 from lecturelib.loader import TensorLoader
-
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    yield
-    lecturelib.env._state.clear()
 
 
 def _data(n: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -12,8 +12,6 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-import lecturelib  # noqa: E402
-import lecturelib.env  # noqa: E402
 from lecturelib.plot import (  # noqa: E402
     BOOK_STYLE,
     new_figure,
@@ -24,27 +22,6 @@ from lecturelib.plot import (  # noqa: E402
     use_book_style,
 )
 from lecturelib.train import History  # noqa: E402
-
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    plt.close("all")
-    with matplotlib.rc_context():
-        yield
-    plt.close("all")
-    lecturelib.env._state.clear()
 
 
 def _assert_unregistered_figure(fig: object) -> None:

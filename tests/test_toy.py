@@ -11,25 +11,6 @@ import lecturelib
 import lecturelib.env
 from lecturelib.toy import make_gaussian_mixture, make_moons, make_rings
 
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    yield
-    lecturelib.env._state.clear()
-
-
 MAKERS = [
     pytest.param(make_moons, {}, 2, id="moons"),
     pytest.param(make_rings, {}, 2, id="rings"),

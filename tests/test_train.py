@@ -22,11 +22,6 @@ from lecturelib.train import _amp_dtype, autocast
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LECTURELIB_PROFILE", "LECTURELIB_SEED", "LECTURELIB_STATIC"):
-        monkeypatch.delenv(name, raising=False)
-
 
 def blobs(n: int = 400, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Two well-separated Gaussian blobs: a linearly separable two-class problem."""

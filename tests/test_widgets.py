@@ -18,30 +18,10 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
-import lecturelib  # noqa: E402
-import lecturelib.env  # noqa: E402
 from lecturelib.widgets import MAX_FRAMES, StaticExplorer, explore  # noqa: E402
 
-_ENV_VARS = (
-    "LECTURELIB_PROFILE",
-    "LECTURELIB_SEED",
-    "LECTURELIB_STATIC",
-    "LECTURELIB_OFFLINE",
-    "LECTURELIB_DOWNLOAD_TIMEOUT",
-)
 DPI = 20  # tiny frames: the tests are about the plumbing, not the pictures
 
-
-@pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    for name in _ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LECTURELIB_DATA", str(tmp_path / "data"))
-    lecturelib.env._state.clear()
-    plt.close("all")
-    yield
-    plt.close("all")
-    lecturelib.env._state.clear()
 
 
 class Recorder:
