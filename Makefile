@@ -5,7 +5,8 @@
 #
 # Both start from a fresh clone: the first run creates .venv from requirements.txt (about
 # 2.5 GB, a few minutes) and installs lecturelib into it in editable mode.
-# Other targets: notebooks (re-execute changed notebooks), seeds, full (GPU), lint, clean.
+# Other targets: handout (the book without solutions), notebooks (re-execute changed
+# notebooks), seeds, full (GPU), lint, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -24,10 +25,10 @@ NBVAL := python -m pytest -p tests.nbval_capture --nbval book --nbval-current-en
 	--nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 SEEDS ?= 1 2 3 4
 
-.PHONY: help book test unit nbval site notebooks seeds full lint clean
+.PHONY: help book test unit nbval site handout chromium notebooks seeds full lint clean
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -61,9 +62,25 @@ nbval: $(STAMP)
 	$(TEST_ENV) $(NBVAL) --nbval-capture _build/nbval -q
 	$(TEST_ENV) python tests/notebook_tools.py seed-cache _build/nbval
 
-site: $(STAMP)
+# the site and the instructor's handout, then both checked (the site in headless Chromium)
+site: $(STAMP) chromium
 	$(TEST_ENV) jupyter-book build . $(JB_FLAGS)
-	$(TEST_ENV) python -m pytest tests -p no:cacheprovider -m site -q
+	$(TEST_ENV) BOOK_SOLUTIONS=hide jupyter-book build . $(JB_FLAGS) --path-output _build/handout
+	$(TEST_ENV) python -m pytest tests -p no:cacheprovider -m site -q --durations=5
+
+## The instructor's handout: the same book with every exercise solution removed
+handout: $(STAMP)
+	BOOK_SOLUTIONS=hide jupyter-book build . $(JB_FLAGS) --path-output _build/handout
+	@echo "The handout is built: open file://$(CURDIR)/_build/handout/_build/html/index.html"
+
+# the browser tests drive Debian's Chromium (Playwright downloads no browser)
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		command -v google-chrome >/dev/null || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq chromium >/dev/null 2>&1 || { \
+			$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }; }
 
 ## Regenerate and execute the .ipynb twin of every notebook whose .md changed
 notebooks: $(STAMP)

@@ -18,7 +18,7 @@ import lecturelib.data  # noqa: E402
 import lecturelib.env  # noqa: E402
 
 ENV_VARS = ("LECTURELIB_PROFILE", "LECTURELIB_SEED", "LECTURELIB_STATIC", "LECTURELIB_OFFLINE",
-            "LECTURELIB_DOWNLOAD_TIMEOUT")
+            "LECTURELIB_DOWNLOAD_TIMEOUT", "BOOK_SOLUTIONS")
 
 
 @pytest.fixture(autouse=True)

@@ -71,10 +71,22 @@ def test_changed_inputs_empty_the_execution_cache(monkeypatch: pytest.MonkeyPatc
     assert not (cache / "executed.ipynb").exists()
 
 
-def test_cache_path_defaults_to_the_build_folder(tmp_path: Path) -> None:
+def test_cache_path_defaults_to_the_repository_build_folder(tmp_path: Path) -> None:
     app = fake_app(tmp_path)
     app.config.nb_execution_cache_path = ""
-    assert booktools.cache_path(app) == tmp_path / ".jupyter_cache"
+    assert booktools.cache_path(app) == ROOT / "_build" / ".jupyter_cache"
+
+
+def test_book_solutions_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    app = fake_app(tmp_path)
+    booktools.on_config_inited(app, app.config)
+    assert app.config.booktools_hide_solutions is False
+    monkeypatch.setenv("BOOK_SOLUTIONS", "hide")
+    booktools.on_config_inited(app, app.config)
+    assert app.config.booktools_hide_solutions is True
+    monkeypatch.setenv("BOOK_SOLUTIONS", "maybe")
+    with pytest.raises(ValueError, match="use 'show'"):
+        booktools.on_config_inited(app, app.config)
 
 
 def test_seed_cache_hands_nbval_outputs_to_the_build(tmp_path: Path) -> None:

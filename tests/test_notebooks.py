@@ -149,3 +149,48 @@ def test_notebook_code_fits_the_page(md: Path) -> None:
     long = [(i, line) for cell in notebook_from_md(md).cells if cell.cell_type == "code"
             for i, line in enumerate(cell.source.splitlines()) if len(line) > 88]
     assert not long, f"code lines over 88 characters: {long}"
+
+
+MACROS = CONFIG["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+RAW_FORMS = {r"\mathbb{R}": r"\R", r"\mathbb{N}": r"\N", r"\mathbb{E}": r"\E",
+             r"\mathbb{P}": r"\Prob", r"\nabla": r"\grad", r"^\top": r"^\T", r"\lVert": r"\norm",
+             r"\operatorname{Var}": r"\Var", r"\mathcal{N}": r"\Normal",
+             r"D_{\mathrm{KL}}": r"\KL", r"\operatorname*{argmin}": r"\argmin"}
+
+
+def test_notation_page_lists_every_macro() -> None:
+    notation = (BOOK / "notation.md").read_text(encoding="utf-8")
+    missing = [name for name in MACROS if f"`\\{name}" not in notation]
+    assert not missing, f"macros of _config.yml not listed on the notation page: {missing}"
+
+
+def prose_and_math(text: str) -> str:
+    """A MyST page without its code cells and code blocks (directives such as theorems stay)."""
+    kept, code_fence, directives = [], None, []
+    for line in text.splitlines():
+        if code_fence is not None:  # inside code: skip up to its closing fence
+            if line.strip() == code_fence:
+                code_fence = None
+            continue
+        match = re.match(r"^\s*(`{3,}|~{3,}|:{3,})(.*)$", line)
+        if not match:
+            kept.append(line)
+            continue
+        fence, info = match.group(1), match.group(2).strip()
+        if not info and directives and directives[-1] == fence:
+            directives.pop()  # the end of a directive
+        elif info.startswith("{") and not info.startswith("{code-cell}"):
+            directives.append(fence)  # a directive: its content is prose and math
+        else:
+            code_fence = fence  # a code cell or a code block
+    return "\n".join(kept)
+
+
+def test_book_uses_the_notation_macros() -> None:
+    """The same symbol is written the same way everywhere: with the book's macros."""
+    found = []
+    for md in sorted(BOOK.rglob("*.md")):
+        text = prose_and_math(md.read_text(encoding="utf-8"))
+        found += [(str(md.relative_to(BOOK)), raw, macro) for raw, macro in RAW_FORMS.items()
+                  if raw in text]
+    assert not found, f"write the macro instead of the raw TeX: {found}"

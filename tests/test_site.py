@@ -66,3 +66,29 @@ def test_status_page_reports_every_notebook() -> None:
         assert f"{doc.name}.html" in html
     assert html.count(">passed<") == len(NOTEBOOKS)
     assert "quick profile" in html
+
+
+HANDOUT = ROOT / "_build" / "handout" / "_build" / "html"
+
+
+@pytest.mark.parametrize("doc", NOTEBOOKS, ids=[d.name for d in NOTEBOOKS])
+def test_instructor_handout_has_exercises_but_no_solutions(doc: Path) -> None:
+    """`make handout` (BOOK_SOLUTIONS=hide): no solution on the page or in the downloads."""
+    import nbformat
+
+    full, handout = page(doc), (HANDOUT / f"{doc}.html").read_text(encoding="utf-8")
+    assert full.count('class="solution dropdown admonition') >= 2  # the public book has them
+    assert "solution" not in re.sub(r"résolution", "", handout).lower()
+    assert handout.count('class="exercise admonition') == full.count('class="exercise admonition')
+    assert full.count('class="exercise admonition') >= 2
+    assert "colab.research.google.com" not in handout  # Colab would open the full notebook
+    md = (HANDOUT / "_sources" / f"{doc}.md").read_text(encoding="utf-8")
+    assert "{solution" not in md and "{exercise}" in md
+    nb = nbformat.read(HANDOUT / "_sources" / f"{doc}.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in nb.cells)
+    assert "{solution" not in text and "{exercise}" in text
+    full_nb = nbformat.read(HTML / "_sources" / f"{doc}.ipynb", as_version=4)
+    full_outputs = {c.source: len(c.outputs) for c in full_nb.cells if c.cell_type == "code"}
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) < len(full_outputs)  # the solutions' code cells are gone
+    assert [len(c.outputs) for c in code] == [full_outputs[c.source] for c in code]
