@@ -13,6 +13,7 @@ from notebook_tools import ROOT, notebook_from_md, paired_notebooks, seed_cache
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import booktools  # noqa: E402
+import handout  # noqa: E402
 
 
 def test_fingerprint_follows_profile_seed_offline_and_datasets(
@@ -79,14 +80,30 @@ def test_cache_path_defaults_to_the_repository_build_folder(tmp_path: Path) -> N
 
 def test_book_solutions_switch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     app = fake_app(tmp_path)
-    booktools.on_config_inited(app, app.config)
-    assert app.config.booktools_hide_solutions is False
+    handout.on_config_inited(app, app.config)
+    assert app.config.handout_hide_solutions is False
     monkeypatch.setenv("BOOK_SOLUTIONS", "hide")
-    booktools.on_config_inited(app, app.config)
-    assert app.config.booktools_hide_solutions is True
+    handout.on_config_inited(app, app.config)
+    assert app.config.handout_hide_solutions is True
     monkeypatch.setenv("BOOK_SOLUTIONS", "maybe")
     with pytest.raises(ValueError, match="use 'show'"):
-        booktools.on_config_inited(app, app.config)
+        handout.on_config_inited(app, app.config)
+
+
+def test_solutions_are_cut_from_myst_sources_and_notebooks() -> None:
+    import nbformat
+
+    md = (ROOT / "book" / "01-optimization" / "gradient-descent.md").read_text()
+    stripped = handout.strip_solution_text(md)
+    assert "{solution" in md and "{solution" not in stripped
+    assert stripped.count("{exercise}") == md.count("{exercise}") >= 2
+    executed = notebook_from_md(ROOT / "book" / "01-optimization" / "gradient-descent.md")
+    for i, cell in enumerate(c for c in executed.cells if c.cell_type == "code"):
+        cell.outputs = [nbformat.v4.new_output("stream", text=f"out {i}\n")]
+    nb = handout.handout_notebook(md, executed)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert 0 < len(code) < sum(c.cell_type == "code" for c in executed.cells)
+    assert all(c.outputs for c in code)  # outputs follow their cells past removed ones
 
 
 def test_seed_cache_hands_nbval_outputs_to_the_build(tmp_path: Path) -> None:

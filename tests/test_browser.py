@@ -21,7 +21,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-
 from notebook_tools import ROOT, paired_notebooks
 
 pytestmark = pytest.mark.site

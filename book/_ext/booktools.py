@@ -6,9 +6,10 @@
    those inputs; when it differs from the one stored beside the cache, the cache is emptied
    and (because the fingerprint is also a Sphinx config value) every page is re-read.
 2. ``LECTURELIB_STATIC=1`` is set for the kernels the build starts, so explorers embed their
-   precomputed frames and training prints a table instead of a progress bar; and
-   ``BOOK_SOLUTIONS=hide`` builds the instructor's handout, without exercise solutions.
-3. The ``{book-status}`` directive: a table of every executed notebook with its run time,
+   precomputed frames and training prints a table instead of a progress bar.
+3. Downloadable notebooks get the outputs of cached executions (MyST-NB leaves them out), and
+   inline scripts that Sphinx 7.4 repeats are written once.
+4. The ``{book-status}`` directive: a table of every executed notebook with its run time,
    outcome, the environment its outputs were produced in (device, torch version, profile,
    seed: read from the line ``lecturelib.setup()`` printed) and whether stand-in data was used.
 """
@@ -89,11 +90,6 @@ def read_fingerprint(cache: Path) -> str | None:
 
 def on_config_inited(app: Sphinx, config: Any) -> None:
     os.environ["LECTURELIB_STATIC"] = "1"  # inherited by every kernel the build starts
-    # BOOK_SOLUTIONS=hide: the instructor's handout, with every exercise solution removed
-    solutions = os.environ.get("BOOK_SOLUTIONS", "show").strip().lower()
-    if solutions not in ("show", "hide"):
-        raise ValueError(f"BOOK_SOLUTIONS={solutions!r}: use 'show' (default) or 'hide'")
-    config.booktools_hide_solutions = solutions == "hide"
     inputs = build_inputs()
     config.booktools_fingerprint = fingerprint(inputs)
     config.booktools_inputs = inputs
@@ -244,76 +240,6 @@ class BuildInputs(SphinxDirective):
         return [build_environment_table(self.env.app)]
 
 
-class RemoveSolutions(SphinxPostTransform):
-    """The instructor's handout: drop every exercise solution, gated code cells included.
-
-    (sphinx-exercise's own ``hide_solutions`` cannot handle gated solutions, which hold code.)
-    """
-
-    default_priority = 999  # after sphinx-exercise has merged gated solutions
-
-    def run(self, **kwargs: Any) -> None:
-        if not self.app.config.booktools_hide_solutions:
-            return
-        from sphinx_exercise.nodes import solution_node
-
-        for node in list(self.document.findall(solution_node)):
-            node.parent.remove(node)
-
-
-SOLUTION_BLOCK = re.compile(r"^(`{3,}|:{3,})\{solution\}.*?^\1[ \t]*$\n?", re.S | re.M)
-GATED_SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution-start\}.*?"
-                            r"^(`{3,}|:{3,})\{solution-end\}[ \t]*\n\2[ \t]*$\n?", re.S | re.M)
-
-
-def strip_solution_text(text: str) -> str:
-    """A MyST source without its solutions (gated ones with their code cells, and plain ones)."""
-    return SOLUTION_BLOCK.sub("", GATED_SOLUTION.sub("", text))
-
-
-def handout_notebook(md_text: str, executed: Any) -> Any:
-    """The notebook of a MyST source without its solutions, with the outputs of ``executed``
-    (the full executed notebook) grafted onto the code cells that remain."""
-    import jupytext
-
-    nb = jupytext.reads(strip_solution_text(md_text), fmt="md:myst")
-    outputs = [c for c in executed.cells if c.cell_type == "code"]
-    i = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        while i < len(outputs) and outputs[i].source != cell.source:
-            i += 1  # a code cell of a removed solution
-        if i < len(outputs):
-            cell.outputs, cell.execution_count = outputs[i].outputs, outputs[i].execution_count
-            i += 1
-    return nb
-
-
-def strip_downloadable_solutions(app: Sphinx, exception: Exception | None) -> None:
-    """In the handout, the downloadable sources must not contain the solutions either."""
-    if exception is not None or not app.config.booktools_hide_solutions:
-        return
-    import nbformat
-
-    sources = Path(app.outdir, "_sources")
-    for path in sources.rglob("*.md*"):  # the MyST sources (.md, or .md.txt)
-        text = path.read_text(encoding="utf-8")
-        path.write_text(strip_solution_text(text), encoding="utf-8")
-        ipynb = path.with_name(path.name.split(".")[0] + ".ipynb")
-        if ipynb.exists():  # the executed notebook offered for download
-            executed = nbformat.read(ipynb, as_version=4)
-            nbformat.write(handout_notebook(text, executed), ipynb)
-
-
-def hide_launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
-                        doctree: Any) -> None:
-    """In the handout, no Colab button: it would open the public notebook, with solutions."""
-    if app.config.booktools_hide_solutions and "header_buttons" in context:
-        context["header_buttons"] = [b for b in context["header_buttons"]
-                                     if b.get("label") != "launch-buttons"]
-
-
 def dedupe_inline_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
                           doctree: Any) -> None:
     """Drop repeated <script> tags (an inline script added after the builder started appears
@@ -331,7 +257,6 @@ def dedupe_inline_scripts(app: Sphinx, pagename: str, templatename: str, context
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("booktools_fingerprint", "", "env")
     app.add_config_value("booktools_inputs", {}, "")
-    app.add_config_value("booktools_hide_solutions", False, "env")
     app.connect("config-inited", on_config_inited, priority=100)
     app.add_node(StatusNode)
     app.add_directive("book-status", BookStatus)
@@ -339,8 +264,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", status_pages)
     app.connect("env-updated", restore_cached_outputs)
     app.add_post_transform(StatusTransform)
-    app.add_post_transform(RemoveSolutions)
     app.connect("html-page-context", dedupe_inline_scripts, priority=900)
-    app.connect("html-page-context", hide_launch_buttons, priority=900)
-    app.connect("build-finished", strip_downloadable_solutions)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
