@@ -51,6 +51,7 @@ test: $(STAMP)
 
 # unit tests, repository checks, and every docstring example in lecturelib (run offline)
 unit: $(STAMP)
+	ruff check lecturelib tests book/_ext
 	$(TEST_ENV) LECTURELIB_OFFLINE=1 python -m pytest tests lecturelib --doctest-modules \
 		-p no:cacheprovider --cov=lecturelib --cov-report=term-missing --cov-fail-under=90 \
 		-m "not site"
