@@ -3,7 +3,8 @@
 Usage (from the repository root, inside the project's virtual environment)::
 
     python tests/notebook_tools.py list                 # the paired notebooks, one per line
-    python tests/notebook_tools.py sync [--all] [MD ...] # regenerate + execute stale .ipynb twins
+    python tests/notebook_tools.py sync [--all] [--figures DIR] [MD ...]
+                                                    # regenerate + execute stale .ipynb twins
     python tests/notebook_tools.py seed-cache DIR       # hand nbval's executions to the site build
 
 ``sync`` rebuilds NAME.ipynb from NAME.md and executes it in the quick profile, exactly as the
@@ -15,6 +16,7 @@ the site's execution cache, so ``make test`` runs each notebook once rather than
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -63,11 +65,35 @@ def is_stale(md: Path) -> bool:
     return not same_cells(notebook_from_md(md), nbformat.read(ipynb, as_version=4))
 
 
-def execute(md: Path, timeout: int = 600) -> float:
-    """Write md's .ipynb twin with fresh outputs from the quick profile; return seconds taken."""
+def save_figures(nb: nbformat.NotebookNode, folder: Path, stem: str) -> int:
+    """Write every figure and explorer frame of an executed notebook as PNG files."""
+    import base64
+    import re
+
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+        for j, out in enumerate(cell.get("outputs", [])):
+            data = out.get("data", {})
+            pngs = [data["image/png"]] if "image/png" in data else re.findall(
+                r'"([A-Za-z0-9+/=]{200,})"', data.get("text/html", ""))  # explorer frames
+            for k, png in enumerate(pngs):
+                (folder / f"{stem}-cell{i:02d}-{j}-{k:02d}.png").write_bytes(
+                    base64.b64decode(png))
+                count += 1
+    return count
+
+
+def execute(md: Path, timeout: int = 600, figures: Path | None = None) -> float:
+    """Write md's .ipynb twin with fresh outputs from the quick profile; return seconds taken.
+
+    With ``figures``, every figure (and explorer frame) is also saved there as a PNG, to look at.
+    """
     from nbclient import NotebookClient
 
     nb = notebook_from_md(md)
+    for i, cell in enumerate(nb.cells):  # stable ids: a re-run changes only what changed
+        cell.id = hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:8]
     saved = {k: os.environ.get(k) for k in [*TEST_ENV, "LECTURELIB_SEED"]}
     os.environ.update(TEST_ENV)
     os.environ.pop("LECTURELIB_SEED", None)
@@ -82,6 +108,8 @@ def execute(md: Path, timeout: int = 600) -> float:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    if figures is not None:
+        print(f"  saved {save_figures(nb, figures, md.stem)} figures in {figures}")
     strip_rich_outputs(nb)
     nbformat.write(nb, md.with_suffix(".ipynb"))
     return seconds
@@ -142,6 +170,8 @@ def main() -> None:
     sub.add_parser("list")
     sync = sub.add_parser("sync")
     sync.add_argument("--all", action="store_true", help="execute every notebook")
+    sync.add_argument("--figures", type=Path, default=None,
+                      help="also save every figure as a PNG in this folder, to look at")
     sync.add_argument("sources", nargs="*", type=Path)
     seed = sub.add_parser("seed-cache")
     seed.add_argument("capture_dir", type=Path)
@@ -155,8 +185,9 @@ def main() -> None:
         todo = [md for md in sources if args.all or args.sources or is_stale(md)]
         for md in todo:
             print(f"executing {md.relative_to(ROOT)} ...", flush=True)
-            print(f"  wrote {md.with_suffix('.ipynb').relative_to(ROOT)} "
-                  f"({execute(md):.1f} s)", flush=True)
+            seconds = execute(md, figures=args.figures)
+            print(f"  wrote {md.with_suffix('.ipynb').relative_to(ROOT)} ({seconds:.1f} s)",
+                  flush=True)
         if not todo:
             print("every .ipynb is in sync with its .md")
     elif args.command == "seed-cache":
