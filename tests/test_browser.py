@@ -259,7 +259,7 @@ def test_solutions_are_folded_until_opened(visits: dict[str, Visit], doc: str) -
     assert solutions.count() >= 2, "every chapter has at least two exercises with solutions"
     body = solutions.first.locator("section#solution-content")
     assert not body.is_visible()
-    solutions.first.locator(".admonition-title").click()
+    solutions.first.locator("button.toggle-button").click()  # the title also holds a link
     body.wait_for(state="visible", timeout=5000)
 
 
