@@ -85,7 +85,7 @@ def test_instructor_handout_has_exercises_but_no_solutions(doc: Path) -> None:
     for solution in BeautifulSoup(full, "html.parser").select("div.solution"):
         body = solution.select_one("section") or solution
         sentence = body.get_text(" ", strip=True)[:80]
-        assert sentence and sentence not in handout_text, f"solution text in the handout: {sentence}"
+        assert sentence and sentence not in handout_text, f"solution in the handout: {sentence}"
     assert handout.count('class="exercise admonition') == full.count('class="exercise admonition')
     assert full.count('class="exercise admonition') >= 2
     assert "colab.research.google.com" not in handout  # Colab would open the full notebook
