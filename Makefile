@@ -19,8 +19,12 @@ export PATH := $(BIN):$(PATH)
 export PYTHONNOUSERSITE := 1
 
 JB_FLAGS := -W -n --keep-going
-# `make test` always runs in the quick profile with each notebook's own seed, whatever the shell
-TEST_ENV := env -u LECTURELIB_SEED LECTURELIB_PROFILE=quick
+# `make test` is hermetic: the quick profile, each notebook's own seed, and the offline
+# stand-in datasets (an empty data folder, no download), whatever the shell and the network;
+# the committed notebook outputs were produced the same way, so nbval compares like with like
+TEST_DATA := $(CURDIR)/_build/test-data
+TEST_ENV := env -u LECTURELIB_SEED LECTURELIB_PROFILE=quick LECTURELIB_OFFLINE=1 \
+	LECTURELIB_DATA=$(TEST_DATA)
 NBVAL := python -m pytest -p tests.nbval_capture --nbval book --nbval-current-env \
 	--nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 SEEDS ?= 1 2 3 4
@@ -52,7 +56,7 @@ test: $(STAMP)
 # unit tests, repository checks, and every docstring example in lecturelib (run offline)
 unit: $(STAMP)
 	ruff check lecturelib tests book/_ext
-	$(TEST_ENV) LECTURELIB_OFFLINE=1 python -m pytest tests lecturelib --doctest-modules \
+	$(TEST_ENV) python -m pytest tests lecturelib --doctest-modules \
 		-p no:cacheprovider --cov=lecturelib --cov-report=term-missing --cov-fail-under=90 \
 		-m "not site"
 
@@ -91,7 +95,7 @@ notebooks: $(STAMP)
 seeds: $(STAMP)
 	@for seed in $(SEEDS); do \
 		echo "== LECTURELIB_SEED=$$seed"; \
-		LECTURELIB_SEED=$$seed python -m pytest -p tests.nbval_capture --nbval-lax book \
+		$(TEST_ENV) LECTURELIB_SEED=$$seed python -m pytest -p tests.nbval_capture --nbval-lax book \
 			--nbval-current-env -p no:cacheprovider -q; \
 	done
 

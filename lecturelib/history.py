@@ -45,14 +45,19 @@ class History:
 
     def header(self) -> str:
         """The column titles of :meth:`table`."""
-        return "  ".join(f"{k if k != 'time' else 'time (s)':>10}" for k in self.keys())
+        return "  ".join(f"{k:>10}" for k in self.keys())
 
     def format_row(self, i: int) -> str:
-        """Epoch ``i`` as one line of :meth:`table`."""
+        """Epoch ``i`` as one line of :meth:`table` (times carry their unit, "0.35 s")."""
         cells = []
         for k in self.keys():
             v = self.rows[i].get(k, math.nan)
-            cells.append(f"{int(v):>10d}" if k == "epoch" else f"{v:>10.4f}")
+            if k == "epoch":
+                cells.append(f"{int(v):>10d}")
+            elif k == "time":
+                cells.append(f"{v:>8.2f} s")
+            else:
+                cells.append(f"{v:>10.4f}")
         return "  ".join(cells)
 
     def table(self) -> str:

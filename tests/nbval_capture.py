@@ -2,8 +2,8 @@
 
 Loaded with ``-p tests.nbval_capture`` (see the Makefile). It
 
-* sets the environment notebook tests run in by default (quick profile, static explorers),
-  which the kernels nbval starts inherit;
+* sets the environment notebook tests run in by default (quick profile, static explorers,
+  offline stand-in datasets), which the kernels nbval starts inherit;
 * lets nbval compare text outputs but not HTML (explorer frames are PNG images inside HTML,
   and nbval already ignores PNG figures);
 * with ``--nbval-capture DIR``, writes each executed notebook's outputs and run time to
@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-TEST_ENV = {"LECTURELIB_STATIC": "1", "LECTURELIB_PROFILE": "quick"}  # defaults only
 ROOT = Path(__file__).resolve().parents[1]
+TEST_ENV = {"LECTURELIB_STATIC": "1", "LECTURELIB_PROFILE": "quick", "LECTURELIB_OFFLINE": "1",
+            "LECTURELIB_DATA": str(ROOT / "_build" / "test-data")}  # defaults only
 _runs: dict[str, dict] = {}
 
 
