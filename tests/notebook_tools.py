@@ -26,14 +26,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+# The environment of `make test`, in which the committed outputs are produced (see the Makefile):
+# quick profile, static explorers, and the offline stand-in datasets from an empty data folder
+from nbval_capture import TEST_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 sys.path.insert(0, str(BOOK / "_ext"))
-
-# The environment of `make test`, in which the committed outputs are produced (see the Makefile):
-# quick profile, static explorers, and the offline stand-in datasets from an empty data folder
-TEST_ENV = {"LECTURELIB_STATIC": "1", "LECTURELIB_PROFILE": "quick", "LECTURELIB_OFFLINE": "1",
-            "LECTURELIB_DATA": str(ROOT / "_build" / "test-data")}
 
 
 def paired_notebooks() -> list[Path]:

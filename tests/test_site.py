@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from notebook_tools import ROOT, paired_notebooks
 
 pytestmark = pytest.mark.site
@@ -79,8 +80,6 @@ def test_instructor_handout_has_exercises_but_no_solutions(doc: Path) -> None:
     full, handout = page(doc), (HANDOUT / f"{doc}.html").read_text(encoding="utf-8")
     assert full.count('class="solution dropdown admonition') >= 2  # the public book has them
     assert 'class="solution' not in handout and "Solution to" not in handout
-    from bs4 import BeautifulSoup
-
     handout_text = BeautifulSoup(handout, "html.parser").get_text(" ", strip=True)
     for solution in BeautifulSoup(full, "html.parser").select("div.solution"):
         body = solution.select_one("section") or solution
